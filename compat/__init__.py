@@ -1,4 +1,12 @@
-"""face-compat: legacy Face Recognition v1 ``compare`` answered by IAI 2.0 ``CompareFace``."""
-from ._version import __version__
+"""face-compat: legacy Face Recognition v1 ``compare`` answered by Face Recognition 2.0 (IAI) ``CompareFace``.
 
-__all__ = ["__version__"]
+Swap one import line::
+
+    from compat import compare
+    result = compare(urlA, urlB)        # the v1 dict: {"data": {...}, "code": 0, "message": "OK"}
+"""
+from ._version import __version__
+from .client import Client, compare
+from .errors import CompareError
+
+__all__ = ["Client", "CompareError", "__version__", "compare"]
