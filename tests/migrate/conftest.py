@@ -25,4 +25,12 @@ def legacy_project(tmp_path: Path) -> Path:
     target = tmp_path / "legacy_project"
     shutil.copytree(str(LEGACY_PROJECT), str(target))
     (target / "app" / "old_py2.py").write_text(PYTHON2_FILE)
+    # git ignores .venv, so the virtualenv the scan must skip is made here
+    site = target / ".venv" / "lib" / "python3.11" / "site-packages" / "qcloud_image"
+    site.mkdir(parents=True)
+    (target / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (site / "__init__.py").write_text("from qcloud_image.api import Client\n")
+    node = target / "node_modules" / "legacy-client"
+    node.mkdir(parents=True)
+    (node / "index.js").write_text("fetch('https://recognition.image.myqcloud.com/face/compare')\n")
     return target
