@@ -13,6 +13,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import errors, images
 from .errors import CompareError, ServiceFailure, map_sdk_errors
+from .migrate.usage import note_call
 from .scores import THRESHOLDS, to_legacy_scale
 from .transport import DEFAULT_REGION, DEFAULT_RETRIES, DEFAULT_TIMEOUT, ThreadLocalSdk, resolve_credential
 
@@ -118,6 +119,7 @@ class Client:
         **options: Any,
     ) -> V1Result:
         """Compare the faces in A and B; answer the v1 dict (see :func:`compat.compare`)."""
+        note_call()  # deprecation path: one boolean check unless FACE_COMPAT_DEPRECATIONS is on
         if options:
             merged = dict(self.options)
             merged.update(options)
