@@ -257,8 +257,9 @@ def plot(outcomes: Sequence[Outcome], path: str, title: str = "") -> None:
     for threshold in LEGACY_THRESHOLDS:
         axes.axvline(threshold, color="grey", linestyle="--", linewidth=1)
         axes.annotate(
-            "%g\n%s" % (threshold, far_labels[threshold]), (threshold, 1.0), xycoords=("data", "axes fraction"),
-            xytext=(3, -4), textcoords="offset points", va="top", fontsize=8, color="dimgrey",
+            "> %g  (%s)" % (threshold, far_labels[threshold]), (threshold, 0.98), xycoords=("data", "axes fraction"),
+            xytext=(-3, 0), textcoords="offset points", ha="right", va="top", rotation=90, fontsize=8,
+            color="dimgrey",
         )  # fmt: skip
     best = recommend(outcomes)
     if best is not None:
