@@ -269,8 +269,10 @@ class _PythonScanner(ast.NodeVisitor):
         self.lines = lines
         self.v1_codes = v1_codes
         self.findings: List[Finding] = []
-        self.endpoint_names: Set[str] = set()
-        self.similarity_names: Set[str] = {"similarity"}
+        #: Names bound to the endpoint or to a similarity, per scope: None for the module, else a function node id.
+        self.endpoint_names: Dict[Optional[int], Set[str]] = {}
+        self.similarity_names: Dict[Optional[int], Set[str]] = {}
+        self.scopes: List[Optional[int]] = [None]
         #: Nodes already covered by a more specific finding (a URL inside a call, a read inside a threshold).
         self.consumed: Set[int] = set()
 
@@ -285,12 +287,20 @@ class _PythonScanner(ast.NodeVisitor):
         for child in ast.walk(node):
             if isinstance(child, ast.Constant) and isinstance(child.value, str) and _ENDPOINT_RE.search(child.value):
                 return True
-            if _name_of(child) in self.endpoint_names:
+            if self.bound(_name_of(child), self.endpoint_names):
                 return True
         return False
 
+    def bound(self, name: Optional[str], table: Dict[Optional[int], Set[str]]) -> bool:
+        """True when ``name`` holds what ``table`` tracks, in the current function or at module level."""
+        return name is not None and (name in table.get(self.scopes[-1], ()) or name in table.get(None, ()))
+
     def is_similarity(self, node: ast.AST) -> bool:
-        return _key_read(node) == "similarity" or _name_of(node) in self.similarity_names
+        return (
+            _key_read(node) == "similarity"
+            or _name_of(node) == "similarity"
+            or self.bound(_name_of(node), self.similarity_names)
+        )
 
     def is_code(self, node: ast.AST) -> bool:
         if _key_read(node) == "code":
@@ -309,8 +319,11 @@ class _PythonScanner(ast.NodeVisitor):
 
     # a first pass learns which names hold the endpoint or a similarity
 
-    def learn_names(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
+    def learn_names(self, tree: ast.AST, scope: Optional[int] = None) -> None:
+        for node in ast.iter_child_nodes(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                self.learn_names(node, id(node))
+                continue
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names = {n for n in (_name_of(t) for t in targets) if n}
@@ -318,9 +331,18 @@ class _PythonScanner(ast.NodeVisitor):
                     isinstance(c, ast.Constant) and isinstance(c.value, str) and _ENDPOINT_RE.search(c.value)
                     for c in ast.walk(node.value)
                 ):
-                    self.endpoint_names |= names
+                    self.endpoint_names.setdefault(scope, set()).update(names)
                 if _key_read(node.value) == "similarity":
-                    self.similarity_names |= names
+                    self.similarity_names.setdefault(scope, set()).update(names)
+            self.learn_names(node, scope)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.scopes.append(id(node))
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_Lambda = visit_FunctionDef  # type: ignore[assignment]
 
     # visitors
 

@@ -113,3 +113,25 @@ def test_progress_bar_only_on_big_trees(tmp_path: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err == ""
     scan(str(tmp_path), progress=True)
     assert "5/5 files" in capsys.readouterr().err
+
+
+def test_endpoint_names_are_scoped_to_their_function() -> None:
+    source = b"""
+def compare(a, b):
+    url = build_url('/face/compare')
+    return post(url, a, b)
+
+def detect(p):
+    url = build_url('/detection/pornDetect')
+    return post(url, p)
+"""
+    found = scan_python("x.py", source)
+    assert found is not None
+    assert [(f.line, f.kind) for f in found] == [(3, "http-call"), (4, "http-call")]
+
+
+def test_cli_entry_point(legacy_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from compat.cli import main
+
+    assert main(["scan", str(legacy_project), "--fail-on-findings"]) == 1
+    assert "app/legacy_http.py:10: http-call" in capsys.readouterr().out
