@@ -117,3 +117,22 @@ def test_report_without_a_file_says_how_to_get_one(
     assert report_cli.run(parser.parse_args([])) == 2
     assert "FACE_COMPAT_DEPRECATIONS=1" in capsys.readouterr().err
     assert report_cli.run(parser.parse_args(["--usage-file", str(tmp_path / "none.json")])) == 1
+
+
+def test_client_compare_reports_the_legacy_caller(deprecations: Path) -> None:
+    import compat
+
+    # nothing listens on port 9: the call fails fast with a v1 code, which is all this test needs
+    client = compat.Client("AKIDtest", "secret", endpoint="http://127.0.0.1:9", retries=0, timeout=2)
+
+    def legacy_check() -> int:
+        return int(client.compare("http://127.0.0.1:9/a.jpg", "http://127.0.0.1:9/b.jpg")["code"])
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codes = [legacy_check() for _ in range(3)]
+    assert all(code != 0 for code in codes)
+    assert len(caught) == 1 and caught[0].category is FaceCompatDeprecationWarning
+    assert caught[0].filename == __file__
+    site, count = next(iter(usage.counts().items()))
+    assert count == 3 and site.startswith(__file__ + ":")
