@@ -138,7 +138,6 @@ def _record(site: Optional[str], start: Optional[FrameType]) -> None:
                 frame.f_code.co_filename,
                 frame.f_lineno,
                 module=frame.f_globals.get("__name__"),
-                module_globals=frame.f_globals,
             )
         else:
             warnings.warn("%s (%s)" % (message, site), FaceCompatDeprecationWarning, stacklevel=2)
