@@ -259,6 +259,8 @@ def _name_of(node: ast.AST) -> Optional[str]:
 
 _OPERATOR_TEXT = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
+#: Only ordering comparisons are thresholds; ``similarity == 100.0`` is not.
+_ORDERING = frozenset({">", ">=", "<", "<="})
 #: v1 codes this distinctive are reported wherever they are compared, whatever the other side is called.
 _DISTINCTIVE_CODE_LIMIT = -1100
 
@@ -398,7 +400,7 @@ class _PythonScanner(ast.NodeVisitor):
         text = _OPERATOR_TEXT.get(type(operator))
         for subject, other, op_text in ((left, right, text), (right, left, _FLIPPED.get(text or ""))):
             threshold = _number(other)
-            if op_text and threshold is not None and self.is_similarity(subject):
+            if op_text in _ORDERING and threshold is not None and self.is_similarity(subject):
                 self.add(node, KIND_THRESHOLD, threshold_suggestion(op_text, threshold))
                 self.consumed.update(id(c) for c in ast.walk(subject))
                 return
@@ -418,6 +420,11 @@ class _PythonScanner(ast.NodeVisitor):
         codes = [k for k in keys if k in self.v1_codes and k <= _DISTINCTIVE_CODE_LIMIT]
         if codes:
             self.add(node, KIND_V1_CODE, v1_code_suggestion(codes))
+        self.generic_visit(node)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return  # a docstring or bare string: documentation, not a call site
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:

@@ -135,3 +135,17 @@ def test_cli_entry_point(legacy_project: Path, capsys: pytest.CaptureFixture[str
 
     assert main(["scan", str(legacy_project), "--fail-on-findings"]) == 1
     assert "app/legacy_http.py:10: http-call" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"""Talks to http://recognition.image.myqcloud.com/face/compare."""\n',
+        "def f():\n    'qcloud-image docs'\n",
+        "assert result['data']['similarity'] == 100.0\n",
+    ],
+)
+def test_not_call_sites(source: str) -> None:
+    found = scan_python("x.py", source.encode())
+    assert found is not None
+    assert {f.kind for f in found} <= {"similarity-read"}
