@@ -99,25 +99,37 @@ def is_enabled() -> bool:
 def note_call(site: Optional[str] = None) -> None:
     """Record one legacy call: ``Client.compare`` calls this once per call.
 
-    ``site`` names the call site when the stack cannot (the sidecar passes the remote caller); by default
-    it is the ``file:line`` of the first frame outside the ``compat`` package.
+    ``site`` names the call site when the stack cannot; by default it is the ``file:line`` of the first
+    frame outside the ``compat`` package, or :data:`SIDECAR_SITE` for calls forwarded by the sidecar
+    (whose callers are other programs, not frames on this stack).
     """
     if not _enabled:
         return
     _record(site, sys._getframe(1))
 
 
-def _legacy_frame(frame: Optional[FrameType]) -> Optional[FrameType]:
+_SIDECAR_DIR = _COMPAT_DIR + "server" + os.sep
+#: The site recorded for calls the sidecar forwards: the legacy caller is on the other end of a socket.
+SIDECAR_SITE = "face-compat sidecar: POST /face/compare"
+
+
+def _legacy_frame(frame: Optional[FrameType]) -> Tuple[Optional[FrameType], bool]:
+    """The first frame outside ``compat``, and whether the call came through the sidecar."""
+    via_sidecar = False
     while frame is not None and frame.f_code.co_filename.startswith(_COMPAT_DIR):
+        via_sidecar = via_sidecar or frame.f_code.co_filename.startswith(_SIDECAR_DIR)
         frame = frame.f_back
-    return frame
+    return frame, via_sidecar
 
 
 def _record(site: Optional[str], start: Optional[FrameType]) -> None:
-    global _last_flush
-    frame = _legacy_frame(start) if site is None else None
+    frame = None
     if site is None:
-        site = "<unknown>" if frame is None else "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
+        frame, via_sidecar = _legacy_frame(start)
+        if via_sidecar:
+            site, frame = SIDECAR_SITE, None
+        else:
+            site = "<unknown>" if frame is None else "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
     with _lock:
         first = site not in _warned
         _warned.add(site)

@@ -136,3 +136,16 @@ def test_client_compare_reports_the_legacy_caller(deprecations: Path) -> None:
     assert caught[0].filename == __file__
     site, count = next(iter(usage.counts().items()))
     assert count == 3 and site.startswith(__file__ + ":")
+
+
+def test_calls_forwarded_by_the_sidecar_are_one_site(deprecations: Path) -> None:
+    import compat
+
+    # code compiled under compat/server/ stands in for the sidecar's request handler
+    handler = compile("usage.note_call()", os.path.join(os.path.dirname(compat.__file__), "server", "app.py"), "exec")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            exec(handler, {"usage": usage})
+    assert usage.counts() == {usage.SIDECAR_SITE: 2}
+    assert len(caught) == 1 and usage.SIDECAR_SITE in str(caught[0].message)
