@@ -13,22 +13,17 @@ Translation order for a 2.0 code: exact row, then the longest matching prefix ro
 from __future__ import annotations
 
 import json
+import pkgutil
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
-try:  # Python 3.9+
-    from importlib.resources import files as _resource_files
 
-    def _read_data(name: str) -> str:
-        return (_resource_files("compat") / "data" / name).read_text(encoding="utf-8")
-
-except ImportError:  # pragma: no cover - Python 3.8
-    from importlib.resources import read_text as _read_text
-
-    def _read_data(name: str) -> str:
-        return _read_text("compat.data", name, encoding="utf-8")
+def _read_data(name: str) -> str:
+    data = pkgutil.get_data("compat", "data/" + name)
+    assert data is not None, name
+    return data.decode("utf-8")
 
 
 V1_CODES: Dict[int, Dict[str, str]] = {int(k): v for k, v in json.loads(_read_data("v1_codes.json")).items()}

