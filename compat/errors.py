@@ -13,6 +13,7 @@ Translation order for a 2.0 code: exact row, then the longest matching prefix ro
 from __future__ import annotations
 
 import json
+import logging
 import pkgutil
 from contextlib import contextmanager
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional
@@ -34,6 +35,9 @@ _PREFIX_ROWS: List[Dict[str, Any]] = sorted(ERROR_MAP["prefix"], key=lambda row:
 SHIM_CODE_PREFIX = "FaceCompat."
 MISSING_CREDENTIALS = SHIM_CODE_PREFIX + "MissingCredentials"
 MALFORMED_REPLY = SHIM_CODE_PREFIX + "MalformedReply"
+UNEXPECTED_ERROR = SHIM_CODE_PREFIX + "UnexpectedError"
+
+logger = logging.getLogger("compat")
 
 #: How much of a foreign error message is kept (a gateway may answer a whole HTML page).
 _DETAIL_LIMIT = 200
@@ -131,6 +135,9 @@ def map_sdk_errors() -> Iterator[None]:
         raise ServiceFailure(MALFORMED_REPLY, _short("unreadable 2.0 reply: %s" % exc)) from exc
     except OSError as exc:  # requests' exceptions are IOError subclasses
         raise ServiceFailure("ClientNetworkError", _short(exc)) from exc
+    except Exception as exc:  # the shim promises an answer, not a traceback, even for an SDK bug
+        logger.exception("face-compat: unexpected error inside the 2.0 call")
+        raise ServiceFailure(UNEXPECTED_ERROR, _short("%s: %s" % (type(exc).__name__, exc))) from exc
 
 
 def describe(translation: Translation, tc_code: str, detail: str) -> str:

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
@@ -21,6 +22,11 @@ from tencentcloud.common.retry import StandardRetryer
 from tencentcloud.iai.v20200303.iai_client import IaiClient
 
 logger = logging.getLogger("compat")
+
+# The SDK signs with datetime.utcfromtimestamp(), deprecated since Python 3.12: under -W error that warning
+# would surface as an exception in the middle of every legacy call. Scoped to the SDK's own modules.
+warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp", category=DeprecationWarning,
+                        module=r"tencentcloud\.")
 
 DEFAULT_REGION = "ap-guangzhou"
 DEFAULT_TIMEOUT = 30.0

@@ -288,3 +288,27 @@ class TestConnections:
             assert_v1_success(result)
         assert len({r["data"]["session_id"] for r in results}) == 40
         assert iai_protocol_emulator.connections_opened == 8  # one kept-alive connection per thread
+
+
+class TestNeverATraceback:
+    def test_an_sdk_bug_becomes_213(self, client: Client, iai_protocol_emulator: Emulator, monkeypatch) -> None:
+        from tencentcloud.common.abstract_client import AbstractClient
+
+        def broken(*args: Any, **kwargs: Any) -> None:
+            raise AttributeError("'NoneType' object has no attribute 'status_code'")
+
+        monkeypatch.setattr(AbstractClient, "call", broken)
+        message = assert_v1_failure(client.compare(imageA=OBAMA, imageB=OBAMA2), 213)
+        assert "FaceCompat.UnexpectedError" not in message and "AttributeError" in message
+
+    def test_warnings_as_errors_do_not_break_calls(self, iai_protocol_emulator: Emulator) -> None:
+        code = "import compat, json; print(json.dumps(compat.compare(imageA=%r, imageB=%r)))" % (
+            str(OBAMA), str(OBAMA2))
+        import os
+        import subprocess
+        import sys
+
+        proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True,
+                              env=dict(os.environ), timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["code"] == 0

@@ -72,7 +72,9 @@ def test_png_bomb_refused_from_its_header_without_decoding() -> None:
     assert error.v1_code == -1400 and "20000x20000" in error.reason
 
 
-@pytest.mark.parametrize("width, height, ok", [(4000, 3000, True), (4001, 3000, False), (64, 64, True), (63, 200, False)])
+@pytest.mark.parametrize(
+    "width, height, ok", [(4000, 3000, True), (4001, 3000, False), (64, 64, True), (63, 200, False)]
+)
 def test_jpeg_side_limits(width: int, height: int, ok: bool) -> None:
     data = jpeg_with_size(width, height)
     if ok:

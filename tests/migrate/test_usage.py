@@ -132,8 +132,9 @@ def test_client_compare_reports_the_legacy_caller(deprecations: Path) -> None:
         warnings.simplefilter("always")
         codes = [legacy_check() for _ in range(3)]
     assert all(code != 0 for code in codes)
-    assert len(caught) == 1 and caught[0].category is FaceCompatDeprecationWarning
-    assert caught[0].filename == __file__
+    ours = [w for w in caught if w.category is FaceCompatDeprecationWarning]  # "always" also lets the SDK's through
+    assert len(ours) == 1
+    assert ours[0].filename == __file__
     site, count = next(iter(usage.counts().items()))
     assert count == 3 and site.startswith(__file__ + ":")
 
