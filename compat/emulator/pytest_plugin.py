@@ -24,7 +24,8 @@ def _iai_sface_server() -> Iterator[Emulator]:
     try:
         emulator = Emulator(engine="sface")
     except ImportError as exc:
-        pytest.skip(f"the real face engine is not installed ({exc}); {INSTALL_HINT}")
+        reason = str(exc) if INSTALL_HINT in str(exc) else f"{exc}; {INSTALL_HINT}"
+        pytest.skip(f"the real face engine is not available: {reason}")
     with emulator:
         yield emulator
 
