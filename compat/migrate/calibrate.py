@@ -264,6 +264,9 @@ def plot(outcomes: Sequence[Outcome], path: str, title: str = "") -> None:
     best = recommend(outcomes)
     if best is not None:
         axes.axvline(best.threshold, color="tab:red", linewidth=1.5, label="recommended > %g" % best.threshold)
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of pairs, never 0.2 of one
     axes.set_xlim(0, 100)
     axes.set_xlabel("similarity (legacy scale)")
     axes.set_ylabel("pairs")
