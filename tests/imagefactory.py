@@ -30,9 +30,8 @@ def _chunk(kind: bytes, payload: bytes) -> bytes:
 def png_bomb(width: int = 20000, height: int = 20000) -> bytes:
     """A structurally valid PNG that declares huge dimensions over a few bytes of data (a decompression bomb)."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\0" * 64)) + _chunk(b"IEND", b"")
-    )
+    chunks = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\0" * 64)) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
 
 
 def jpeg_with_size(width: int, height: int) -> bytes:

@@ -142,6 +142,9 @@ def test_cassettes_hold_no_credentials() -> None:
             assert not pattern.search(text), "%s matches %s" % (path.name, pattern.pattern)
 
 
-def test_secret_scan_would_catch_a_leak(tmp_path: Path) -> None:
-    leaked = "headers:\n  Authorization:\n  - TC3-HMAC-SHA256 Credential=AKIDabcdefghijklmnopqrst/2026-11-25/iai/tc3_request\n"
+def test_secret_scan_would_catch_a_leak() -> None:
+    leaked = (
+        "headers:\n  Authorization:\n"
+        "  - TC3-HMAC-SHA256 Credential=AKIDabcdefghijklmnopqrst/2026-11-25/iai/tc3_request\n"
+    )
     assert all(p.search(leaked) for p in SECRET_PATTERNS[:3])
