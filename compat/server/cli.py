@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     level = getattr(logging, args.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("compat").setLevel(level)
+    # The SDK's DEBUG records print whole 2.0 requests (base64 images, URLs): never let them through.
+    logging.getLogger("tencentcloud_sdk_common").setLevel(max(level, logging.INFO))
     config = SidecarConfig(
         keys=keys, bucket=args.bucket, max_body_bytes=args.max_body_bytes, redis_url=args.redis,
         single_use_window=args.single_use_window,
