@@ -177,6 +177,9 @@ class IaiRequestHandler(BaseHTTPRequestHandler):
     """``http.server`` glue: keep-alive HTTP/1.1, body size cap, scripted faults, one reply per request."""
 
     protocol_version = "HTTP/1.1"
+    # The status line and headers leave in one write and the body in another; with Nagle on, the body waits
+    # for the client's delayed ACK (~40 ms on Linux loopback) on every kept-alive request.
+    disable_nagle_algorithm = True
     server_version = "face-compat-emulator"
     sys_version = ""
     app: IaiApp
