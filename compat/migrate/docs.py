@@ -61,8 +61,9 @@ FIELD_MAP: Sequence[FieldRow] = (
 
 #: v1 codes ``compat.images`` answers before any call (tests/migrate/test_docs.py checks this against its source).
 LOCAL_CHECK_CODES = frozenset({21, 23, -1102, -1300, -1301, -1400})
-#: v1 codes the sidecar answers for v1 ``Authorization`` faults (issue 5), besides what ``compare`` answers.
-SIDECAR_SIGNATURE_CODES = frozenset({4, 5, 6, 9, 10, 11, 12, 13, 14, 23})
+#: v1 codes the sidecar answers from its own request checks (signature, appid/bucket, replay, body size),
+#: as listed in ``compat/server/signature.py`` and ``compat/server/app.py``; test_docs.py checks them.
+SIDECAR_CODES = frozenset({4, 5, 6, 9, 10, 11, 12, 13, 14, 16, 23, 108})
 
 
 class Snippet(NamedTuple):
@@ -222,8 +223,8 @@ def v1_code_rows() -> List[List[str]]:
             sources = ["default for unknown 2.0 codes"]
         if code in LOCAL_CHECK_CODES:
             sources.append("local image/URL checks (with `fail_flag`)")
-        if code in SIDECAR_SIGNATURE_CODES:
-            sources.append("the sidecar's v1 signature check")
+        if code in SIDECAR_CODES:
+            sources.append("the sidecar's v1 request checks")
         origin = ", ".join(sources) or "never: a face-library operation or notice `compare` has no use for"
         rows.append([str(code), row["message"], row.get("meaning", ""), origin])
     return rows
@@ -291,10 +292,15 @@ _STEPS = """\
    `Client(...)`) and `TENCENTCLOUD_REGION`. Code without the SDK can call `compat.compare(urlA, urlB)` or
    `compat.compare(imageA=..., imageB=...)`, which returns the same v1 dict.
 
-2. **Run the sidecar for code you cannot touch.** Binaries, other languages or vendored code that POSTs to
-   `/face/compare` get the v1 wire protocol (v1 signatures checked as v1 did) from
-   `face-compat serve --host 127.0.0.1 --port 8080 --appid <APPID>`; point their v1 host at it. The
-   sidecar calls the same shim, so its answers equal the import swap's.
+2. **Cover the code you cannot touch.**
+   - Python that imports `qcloud_image` but cannot be edited (vendored, generated, another team's):
+     run it with `python -m compat.qcloud_image.run script.py` (or `... run -m package.module`), or call
+     `compat.qcloud_image.install()` before it first imports `qcloud_image` (a `sitecustomize`, the WSGI
+     entry file). An unchanged `import qcloud_image` then gets the shim; an installed original is left alone.
+   - Anything else that POSTs to `/face/compare` (other languages, binaries, an untouched `qcloud-image`):
+     run the sidecar, `face-compat serve --host 127.0.0.1 --port 8080 --appid <APPID>`, and point the
+     v1 host at it (`Conf._Conf__SERVICE_ADDR` for `qcloud-image`, or DNS / a hosts entry). It checks
+     v1 signatures as v1 did and calls the same shim, so its answers equal the import swap's.
 
 3. **Call 2.0 natively, call site by call site.** Turn on the deprecation path to see which legacy calls
    still run, and how often:

@@ -56,3 +56,13 @@ def test_local_check_codes_match_the_image_checks() -> None:
 def test_snippets_are_python(snippet: docs.Snippet) -> None:
     ast.parse(snippet.legacy)
     ast.parse(snippet.native)
+
+
+def test_sidecar_codes_match_the_sidecar() -> None:
+    server = Path(compat.images.__file__).parent / "server"
+    if not (server / "app.py").exists():
+        pytest.skip("the sidecar is not part of this build")
+    source = (server / "signature.py").read_text(encoding="utf-8") + (server / "app.py").read_text(encoding="utf-8")
+    found = {int(code) for code in re.findall(r"Rejected\(\s*(-?\d+)", source)}
+    # 3, 21 and -1301 are the sidecar's malformed-request answers, which `compare` gives as well
+    assert set(docs.SIDECAR_CODES) == found - {3, 21, -1301}
