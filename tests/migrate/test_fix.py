@@ -81,3 +81,10 @@ def test_cli_fix_writes_and_lists_what_is_left(legacy_project: Path, capsys: pyt
     assert "+import compat.qcloud_image as qi" in out
     assert "app/faces.py:6: import" not in out  # fixed, so no longer a finding
     assert "app/faces.py:21: threshold" in out
+
+
+def test_submodules_the_shim_has_are_swapped() -> None:
+    pytest.importorskip("compat.qcloud_image")
+    fixed, rewritten, left_alone = fix_source("from qcloud_image.type import CIUrl, CIFile\n")
+    assert fixed == "from compat.qcloud_image.type import CIUrl, CIFile\n"
+    assert (rewritten, left_alone) == (1, [])
