@@ -41,15 +41,18 @@ def _kind_of(picture: object) -> Optional[str]:
 
 
 class Client:
-    """Drop-in ``qcloud_image.Client``: ``secret_id``/``secret_key`` are the account's API keys and sign 2.0.
+    """Drop-in ``qcloud_image.Client``: ``sid``/``skey`` (SecretId/SecretKey) are the account's API keys, and sign 2.0.
+
+    The parameter names are the original's, so keyword calls such as ``Client(appid=..., sid=..., skey=...,
+    bucket=...)`` keep working.
 
     One :class:`compat.Client` is built per instance (lazily, and again after :meth:`set_timeout`).
     Empty keys fall back to the core's credential chain (``TENCENTCLOUD_SECRET_ID``/``_KEY``, profile, role);
     ``FACE_COMPAT_ENDPOINT`` and ``TENCENTCLOUD_REGION`` apply as for :class:`compat.Client`.
     """
 
-    def __init__(self, appid: Any, secret_id: Any, secret_key: Any, bucket: Any) -> None:
-        self._auth = Auth(appid, secret_id, secret_key)
+    def __init__(self, appid: Any, sid: Any, skey: Any, bucket: Any) -> None:
+        self._auth = Auth(appid, sid, skey)
         self._bucket = bucket
         self._scheme = "http"
         self._timeout: Optional[float] = None
