@@ -54,8 +54,9 @@ FIELD_MAP: Sequence[FieldRow] = (
     FieldRow("`code`", "`Error.Code` (a string)", "translated by the error table below; 0 on success"),
     FieldRow("`message`", "`Error.Message`",
              "the short v1 text, followed by `(2.0 <Code>: <Message>)` so the original stays visible"),
-    FieldRow("`httpcode` (`qcloud_image` only)", "HTTP status",
-             "kept by the import swap, as the original SDK added it"),
+    FieldRow("`httpcode` (`qcloud_image` only)", "none",
+             "added by the import swap as the original SDK did: 200 for a service answer, 0 for its client-side "
+             "errors (-1 param, -3 file path, ...)"),
 )  # fmt: skip
 
 
