@@ -73,6 +73,8 @@ class Snippet(NamedTuple):
     title: str
     legacy: str
     native: str
+    #: How the legacy fragment keeps working until it is rewritten.
+    bridge: str = "the import swap"
 
 
 _NATIVE_CLIENT = """\
@@ -162,8 +164,9 @@ body = reply.json()
 # Let the SDK sign (TC3-HMAC-SHA256) and send; hand-rolled 2.0 signing is rarely worth it.
 request = models.CompareFaceRequest()
 request.UrlA, request.UrlB = url_a, url_b
-body = client.CompareFace(request)._serialize()  # or read response.Score / response.RequestId
+body = client.CompareFace(request).to_json_string()  # or read response.Score / response.RequestId
 """,
+        "the sidecar, `face-compat serve`",
     ),
 )
 
@@ -256,9 +259,9 @@ def _snippets() -> str:
     parts = []
     for snippet in SNIPPETS:
         parts.append(
-            "### {title}\n\nLegacy (v1, keeps working through the shim):\n\n```python\n{legacy}```\n\n"
+            "### {title}\n\nLegacy (v1, keeps working through {bridge}):\n\n```python\n{legacy}```\n\n"
             "Native 2.0 (`tencentcloud-sdk-python-iai`):\n\n```python\n{native}```\n".format(
-                title=snippet.title, legacy=snippet.legacy, native=snippet.native
+                title=snippet.title, legacy=snippet.legacy, native=snippet.native, bridge=snippet.bridge
             )
         )
     return "\n".join(parts)

@@ -59,3 +59,26 @@ def test_native_snippets_run_and_match_the_shim(native_namespace: Dict[str, Any]
     # the shim's default answer is the same 3.0 score, remapped onto the legacy scale
     assert legacy["data"]["similarity"] == pytest.approx(to_legacy_scale(native_score, "3.0"), abs=0.01)
     assert (legacy["data"]["similarity"] > 80) is (native_score > 50)
+
+
+@pytest.mark.engine
+def test_native_error_handling_and_raw_http_snippets(native_namespace: Dict[str, Any], tmp_path: Path) -> None:
+    import base64
+    import json
+
+    namespace = native_namespace
+    exec(SNIPPETS["Compare two URLs"].native, namespace)
+    exec(SNIPPETS["Raw HTTP to the v1 endpoint"].native, namespace)
+    assert json.loads(namespace["body"])["Score"] == pytest.approx(namespace["score"], abs=0.01)
+
+    # a blank picture has no face: the snippet's first branch runs
+    from tests.imagefactory import encoded
+
+    asked: List[Any] = []
+    logged: List[Any] = []
+    request = namespace["models"].CompareFaceRequest()
+    request.ImageA = base64.b64encode(encoded("JPEG", 256, 256)).decode()
+    request.ImageB = base64.b64encode((EXAMPLES / "obama.jpg").read_bytes()).decode()
+    namespace.update(request=request, ask_for_another_photo=asked.append, log=lambda *a: logged.append(a))
+    exec(SNIPPETS["Handle errors"].native, namespace)
+    assert asked == [None] and logged == []
