@@ -468,7 +468,7 @@ def scan_text(path: str, text: str) -> List[Finding]:
         stripped = line.strip()
         if is_python and stripped.startswith("#"):
             continue
-        if is_python and _IMPORT_LINE_RE.match(line):
+        if is_python and _IMPORT_LINE_RE.match(line) and "compat.qcloud_image" not in line:
             suggestion = (
                 "import swap by hand (this file does not parse as Python 3, so --fix leaves it): "
                 "import from `compat.qcloud_image` instead of `qcloud_image`"

@@ -149,3 +149,10 @@ def test_not_call_sites(source: str) -> None:
     found = scan_python("x.py", source.encode())
     assert found is not None
     assert {f.kind for f in found} <= {"similarity-read"}
+
+
+def test_text_pass_on_unparsable_python() -> None:
+    from compat.migrate.scan import scan_text
+
+    source = 'print "legacy"\nimport compat.qcloud_image as qcloud_image\nfrom qcloud_image import Client\n'
+    assert [(f.line, f.kind) for f in scan_text("old.py", source)] == [(3, "import")]
