@@ -29,7 +29,7 @@ import os
 import re
 import sys
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from compat import scores
 
@@ -551,7 +551,6 @@ def scan(
     root: str,
     *,
     progress: Optional[bool] = None,
-    on_file: Optional[Callable[[str], None]] = None,
 ) -> List[Finding]:
     """Every v1 use under ``root``, sorted by path and line, one finding per (path, line, kind).
 
@@ -564,8 +563,6 @@ def scan(
     findings: List[Finding] = []
     seen: Set[Tuple[str, int, str]] = set()
     for path in _progress(files, progress):
-        if on_file is not None:
-            on_file(path)
         for finding in scan_file(path):
             key = (finding.path, finding.line, finding.kind)
             if key not in seen:
