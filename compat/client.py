@@ -151,7 +151,7 @@ class Client:
                 if url is not None:
                     params["Url" + side] = images.check_url(url)
                 elif image is not None:
-                    params["Image" + side] = images.encode_image(images.read_image(image))
+                    params["Image" + side] = images.prepare_image(images.read_image(image))
                 else:
                     raise images.ImageRejected(-1301, "neither url%s nor image%s given" % (side, side))
             except images.ImageRejected as rejected:
@@ -181,7 +181,7 @@ class Client:
         """One CompareFace through the SDK: the ``Response`` object of a successful reply."""
         assert self._sdk is not None
         with map_sdk_errors():
-            body = self._sdk.get().call("CompareFace", params)
+            body = self._sdk.call("CompareFace", params)
             response = json.loads(body)["Response"]
             error = response.get("Error")
             if error is not None:  # the SDK only checks replies whose Content-Type is exactly application/json

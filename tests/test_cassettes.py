@@ -35,7 +35,7 @@ SECRET_PATTERNS = [
 
 
 def _normalised_body(request: Any) -> Dict[str, Any]:
-    body = request.body.decode("utf-8") if isinstance(request.body, bytes) else request.body
+    body = bytes(request.body).decode("utf-8") if isinstance(request.body, (bytes, bytearray)) else request.body
     return json.loads(_LOCAL_URL.sub("http://127.0.0.1:PORT/", body or "{}"))
 
 
