@@ -8,5 +8,6 @@ Swap one import line::
 from ._version import __version__
 from .client import Client, compare
 from .errors import CompareError
+from .migrate.usage import FaceCompatDeprecationWarning
 
-__all__ = ["Client", "CompareError", "__version__", "compare"]
+__all__ = ["Client", "CompareError", "FaceCompatDeprecationWarning", "__version__", "compare"]
