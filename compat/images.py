@@ -109,8 +109,8 @@ def _oversized(size: int) -> NoReturn:
 
 
 #: Raw bytes base64-encoded per step when writing into a request body (a multiple of 3, so steps join cleanly):
-#: bounds the temporary copy to about 1 MiB whatever the image size.
-_BASE64_STEP = 3 * 256 * 1024
+#: bounds the temporary copy to a few hundred KiB whatever the image size.
+_BASE64_STEP = 3 * 64 * 1024
 
 
 class Base64Image:
@@ -134,9 +134,11 @@ class Base64Image:
         """Write the base64 text into ``out`` at ``position``; return the position after it."""
         raw = memoryview(self.raw)
         for start in range(0, len(raw), _BASE64_STEP):
-            piece = binascii.b2a_base64(raw[start : start + _BASE64_STEP], newline=False)
-            out[position : position + len(piece)] = piece
-            position += len(piece)
+            step = raw[start : start + _BASE64_STEP]
+            end = position + (len(step) + 2) // 3 * 4
+            # no name holds the encoded step, so it is freed before the next one is made
+            out[position:end] = binascii.b2a_base64(step, newline=False)
+            position = end
         return position
 
     def text(self) -> str:
