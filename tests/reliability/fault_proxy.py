@@ -6,6 +6,7 @@ Every wait is bounded (``stop`` releases them), so a test can never leave a thre
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -67,6 +68,7 @@ class FaultProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self._threads: List[threading.Thread] = []
+        self._open: List[socket.socket] = []
         self._accepter = threading.Thread(target=self._accept_loop, daemon=True)
         self._accepter.start()
 
@@ -95,6 +97,11 @@ class FaultProxy:
         self._stopping.set()
         self._listener.close()
         self._accepter.join(5)
+        with self._lock:
+            open_sockets = list(self._open)
+        for sock in open_sockets:  # wakes a thread blocked reading a kept-alive connection
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
             thread.join(5)
 
@@ -120,6 +127,8 @@ class FaultProxy:
                 self._next_fault()
                 _reset(client)
                 continue
+            with self._lock:
+                self._open.append(client)
             thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
             self._threads.append(thread)
             thread.start()
@@ -175,7 +184,5 @@ class FaultProxy:
         finally:
             for sock in (client, upstream):
                 if sock is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         sock.close()
-                    except OSError:
-                        pass
