@@ -194,6 +194,7 @@ class IaiRequestHandler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        self.app.state.begin_request()
         try:
             body = self._read_body()
         except RequestTooLarge:

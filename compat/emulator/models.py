@@ -58,6 +58,18 @@ class EmulatorState:
     _faults: Deque[_Queued] = field(default_factory=deque)
     _calls: List[Dict[str, Any]] = field(default_factory=list)
     _connections_opened: int = 0
+    #: Bumped by reset(): a request that began before a reset (say, one held by a "delay" fault while its
+    #: client timed out and the test moved on) must neither log into nor consume the next test's script.
+    _generation: int = 0
+    _request: threading.local = field(default_factory=threading.local, repr=False)
+
+    def begin_request(self) -> None:
+        """Mark the calling handler thread's request as belonging to the current generation."""
+        with self._lock:
+            self._request.generation = self._generation
+
+    def _current(self) -> bool:
+        return getattr(self._request, "generation", self._generation) == self._generation
 
     def queue_answer(self, answer: ScriptedAnswer, times: int) -> None:
         """Replace the next ``times`` CompareFace answers."""
@@ -76,7 +88,7 @@ class EmulatorState:
     def next_answer(self) -> Optional[ScriptedAnswer]:
         """Take one use of the oldest queued answer, if any."""
         with self._lock:
-            return _take(self._answers)
+            return _take(self._answers) if self._current() else None
 
     def next_fault(self) -> Optional[Fault]:
         """Take one use of the oldest queued fault, if any."""
@@ -86,7 +98,8 @@ class EmulatorState:
     def record_call(self, call: Dict[str, Any]) -> None:
         """Append one CompareFace call to the log (callers strip image bytes first)."""
         with self._lock:
-            self._calls.append(call)
+            if self._current():
+                self._calls.append(call)
 
     def calls(self) -> List[Dict[str, Any]]:
         """A snapshot copy of the call log."""
@@ -107,6 +120,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Clear queues, call log and counters."""
         with self._lock:
+            self._generation += 1
             self._answers.clear()
             self._faults.clear()
             self._calls.clear()

@@ -154,3 +154,20 @@ def test_keep_alive_reuses_one_connection(iai_protocol_emulator):
     for _ in range(10):
         assert client.CompareFace(REQUEST).Score == 88.0
     assert iai_protocol_emulator.connections_opened == 1
+
+
+def test_a_request_held_across_reset_does_not_leak_into_the_next_test() -> None:
+    """A delayed request whose client gave up must not log into, or consume, the script queued after reset()."""
+    from compat.emulator import Emulator
+
+    with Emulator(engine="constant") as emulator:
+        emulator.queue_fault("delay", seconds=0.6)
+        client, request = sdk_client(emulator), compare_request(png_bytes(80, 80), png_bytes(80, 80))
+        late = threading.Thread(target=lambda: client.CompareFace(request))
+        late.start()
+        time.sleep(0.2)  # the request is now held by the fault
+        emulator.reset()
+        emulator.queue_score(42.0)
+        late.join()
+        assert emulator.calls == []
+        assert sdk_client(emulator).CompareFace(compare_request(png_bytes(80, 80), png_bytes(80, 80))).Score == 42.0
