@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from typing import Iterator
 
 import pytest
@@ -12,16 +13,23 @@ import pytest
 from tests.imagefactory import EXAMPLES
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _ImageHandler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path.startswith("/slow/"):
+            time.sleep(3)
+            self.path = self.path[len("/slow"):]
+        super().do_GET()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def image_server() -> Iterator[str]:
-    """Base URL of a local HTTP server serving ``compat/examples`` (for UrlA/UrlB)."""
-    handler = functools.partial(_QuietHandler, directory=str(EXAMPLES))
+    """Base URL of a local server of ``compat/examples`` (for UrlA/UrlB); ``/slow/<name>`` answers after 3 s."""
+    handler = functools.partial(_ImageHandler, directory=str(EXAMPLES))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield "http://127.0.0.1:%d" % server.server_address[1]

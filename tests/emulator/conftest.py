@@ -1,38 +1,7 @@
-"""Fixtures for the emulator tests: a tiny local image server (127.0.0.1 only)."""
+"""Fixtures for the emulator tests (the image server is ``image_server`` from tests/conftest.py)."""
 
-import functools
-import http.server
-import threading
-import time
-from typing import Iterator
 
 import pytest
-
-from .helpers import EXAMPLES
-
-
-class _ImageHandler(http.server.SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path.startswith("/slow/"):
-            time.sleep(3)
-            self.path = self.path[len("/slow"):]
-        super().do_GET()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def local_images() -> Iterator[str]:
-    """Base URL serving compat/examples; ``/slow/<name>`` answers after 3 s."""
-    handler = functools.partial(_ImageHandler, directory=str(EXAMPLES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

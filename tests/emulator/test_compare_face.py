@@ -116,13 +116,13 @@ def test_non_http_url_is_url_illegal(iai_protocol_emulator, url):
     assert error_code(iai_protocol_emulator, request) == "InvalidParameterValue.UrlIllegal"
 
 
-def test_urls_are_downloaded(iai_protocol_emulator, local_images):
-    request = compare_request(UrlA=local_images + "/obama.jpg", UrlB=local_images + "/biden.jpg")
+def test_urls_are_downloaded(iai_protocol_emulator, image_server):
+    request = compare_request(UrlA=image_server + "/obama.jpg", UrlB=image_server + "/biden.jpg")
     assert sdk_client(iai_protocol_emulator).CompareFace(request).Score == 88.0
 
 
-def test_url_wins_over_image(iai_protocol_emulator, local_images):
-    request = compare_request(GIF_BYTES, VALID_PNG, UrlA=local_images + "/obama.jpg")
+def test_url_wins_over_image(iai_protocol_emulator, image_server):
+    request = compare_request(GIF_BYTES, VALID_PNG, UrlA=image_server + "/obama.jpg")
     assert sdk_client(iai_protocol_emulator).CompareFace(request).Score == 88.0
 
 
@@ -133,23 +133,23 @@ def test_unreachable_url_is_download_error_quickly(iai_protocol_emulator, closed
     assert time.monotonic() - started < 2.0
 
 
-def test_missing_url_is_download_error(iai_protocol_emulator, local_images):
-    request = compare_request(VALID_PNG, VALID_PNG, UrlB=local_images + "/no-such-photo.jpg")
+def test_missing_url_is_download_error(iai_protocol_emulator, image_server):
+    request = compare_request(VALID_PNG, VALID_PNG, UrlB=image_server + "/no-such-photo.jpg")
     assert error_code(iai_protocol_emulator, request) == "FailedOperation.ImageDownloadError"
 
 
-def test_download_timeout_and_size_cap(local_images):
+def test_download_timeout_and_size_cap(image_server):
     with Emulator(engine="constant", download_timeout=0.5, max_download_bytes=100 * 1024) as emulator:
         started = time.monotonic()
-        slow = compare_request(VALID_PNG, VALID_PNG, UrlA=local_images + "/slow/obama.jpg")
+        slow = compare_request(VALID_PNG, VALID_PNG, UrlA=image_server + "/slow/obama.jpg")
         assert error_code(emulator, slow) == "FailedOperation.ImageDownloadError"
         assert time.monotonic() - started < 2.5
-        too_big = compare_request(VALID_PNG, VALID_PNG, UrlA=local_images + "/obama.jpg")  # 280 kB > 100 kB cap
+        too_big = compare_request(VALID_PNG, VALID_PNG, UrlA=image_server + "/obama.jpg")  # 280 kB > 100 kB cap
         assert error_code(emulator, too_big) == "FailedOperation.ImageDownloadError"
 
 
-def test_downloaded_image_gets_the_same_checks(iai_protocol_emulator, local_images, tmp_path):
-    request = compare_request(VALID_PNG, VALID_PNG, UrlA=local_images + "/obama.jpg")
+def test_downloaded_image_gets_the_same_checks(iai_protocol_emulator, image_server, tmp_path):
+    request = compare_request(VALID_PNG, VALID_PNG, UrlA=image_server + "/obama.jpg")
     assert sdk_client(iai_protocol_emulator).CompareFace(request).Score == 88.0
     assert iai_protocol_emulator.calls[-1]["params"]["UrlA"].endswith("/obama.jpg")
 

@@ -95,9 +95,9 @@ def test_quality_control_rejects_small_faces(iai_emulator):
     )
 
 
-def test_urls_compare_real_faces(iai_emulator, local_images):
-    request = compare_request(read_photo("biden.jpg"), UrlA=local_images + "/obama.jpg",
-                              UrlB=local_images + "/obama2.jpg")
+def test_urls_compare_real_faces(iai_emulator, image_server):
+    request = compare_request(read_photo("biden.jpg"), UrlA=image_server + "/obama.jpg",
+                              UrlB=image_server + "/obama2.jpg")
     assert sdk_client(iai_emulator).CompareFace(request).Score > 50
 
 
