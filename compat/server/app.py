@@ -213,6 +213,8 @@ class _Sidecar:
                         return _inputs_from(texts, blobs)
                 except HTTPException as exc:
                     raise _Rejected(3, "unreadable form: %s" % exc.detail) from exc
+                except ValueError as exc:  # older starlette lets python-multipart's parse errors through
+                    raise _Rejected(3, "unreadable form: %s" % exc) from exc
             raise _Rejected(3, "Content-Type must be application/json or multipart/form-data")
         except _BodyTooLarge as exc:
             raise _Rejected(23, "body exceeds %d bytes" % self.config.max_body_bytes) from exc

@@ -220,3 +220,10 @@ def test_a_slow_2_0_call_does_not_block_the_event_loop(make_app: Callable[..., A
         assert time.monotonic() - started < 0.5
         worker.join(10)
     assert slow["reply"].json()["code"] == 0
+
+
+@pytest.mark.parametrize("body", [b"\x00", b"--x\r\nno headers", b"HTTP garbage"])
+def test_malformed_multipart_is_code_3_never_a_500(client: TestClient, v1_key: AppKey, body: bytes) -> None:
+    headers = dict(_auth(v1_key), **{"Content-Type": "multipart/form-data; boundary=x"})
+    reply = client.post("/face/compare", content=body, headers=headers)
+    assert reply.status_code == 200 and reply.json()["code"] == 3
