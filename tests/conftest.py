@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 import time
 from typing import Iterator
 
 import pytest
+
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    _hypothesis_settings = None
+
+if _hypothesis_settings is not None:
+    # CI explores the same examples on every run (a red build must be reproducible); locally runs stay random.
+    _hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
 
 from tests.imagefactory import EXAMPLES
 
