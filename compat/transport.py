@@ -40,8 +40,9 @@ DEFAULT_REGION = "ap-guangzhou"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
 
-#: Network errors that mean a pooled keep-alive connection had gone stale: the request never reached
-#: a live server, so one more attempt on a fresh connection is safe even with retries disabled.
+#: Network errors typical of a pooled keep-alive connection the server had already closed. Such a request
+#: almost always died unread, so one more attempt on a fresh connection is made even with retries disabled;
+#: if a server closes after reading a request, that attempt is one extra (billed) call, logged at WARNING.
 _STALE_CONNECTION_MARKERS = ("RemoteDisconnected", "Connection aborted", "BrokenPipe", "Connection reset by peer")
 
 
@@ -213,13 +214,11 @@ def resolve_credential(
 
 def http_profile(endpoint: Optional[str], timeout: float, proxy: Optional[str]) -> HttpProfile:
     """An ``HttpProfile`` with keep-alive on; ``endpoint`` is a base URL such as ``http://127.0.0.1:9000``."""
-    profile = HttpProfile(reqTimeout=timeout, keepAlive=True, proxy=proxy)
+    protocol, host = "https", None
     if endpoint:
         parts = urlsplit(endpoint if "://" in endpoint else "https://" + endpoint)
-        profile = HttpProfile(
-            protocol=parts.scheme or "https", endpoint=parts.netloc, reqTimeout=timeout, keepAlive=True, proxy=proxy
-        )
-    return profile
+        protocol, host = parts.scheme or "https", parts.netloc
+    return HttpProfile(protocol=protocol, endpoint=host, reqTimeout=timeout, keepAlive=True, proxy=proxy)
 
 
 class ThreadLocalSdk:
