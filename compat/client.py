@@ -169,6 +169,8 @@ class Client:
             return self._failure(failure, params, options)
         try:
             score = float(reply["Score"])
+            if not 0.0 <= score <= 100.0:  # also false for NaN: never hand legacy code a score off the scale
+                raise ValueError(score)
             version = str(reply.get("FaceModelVersion") or params["FaceModelVersion"])
             similarity = to_legacy_scale(score, version) if options["score_scale"] == "legacy" else score
         except (KeyError, TypeError, ValueError):
@@ -183,11 +185,11 @@ class Client:
         with map_sdk_errors():
             body = self._sdk.call("CompareFace", params)
             response = json.loads(body)["Response"]
+            if not isinstance(response, dict):
+                raise ValueError("Response is not an object")
             error = response.get("Error")
             if error is not None:  # the SDK only checks replies whose Content-Type is exactly application/json
                 raise ServiceFailure(str(error.get("Code")), str(error.get("Message")), response.get("RequestId", ""))
-            if not isinstance(response, dict):
-                raise ValueError("Response is not an object")
             return response
 
     def _failure(

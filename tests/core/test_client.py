@@ -168,6 +168,11 @@ class TestServiceErrors:
         assert tc_code in message and "scripted failure" in message
         assert len(result["data"]["session_id"]) == REQUEST_ID_LENGTH
 
+    @pytest.mark.parametrize("score", [150.0, -3.0, float("nan"), float("inf")])
+    def test_a_score_off_the_scale_is_never_passed_on(self, client: Client, iai_protocol_emulator, score) -> None:
+        iai_protocol_emulator.queue_score(score)
+        assert "no usable Score" in assert_v1_failure(client.compare(imageA=OBAMA, imageB=OBAMA2), 213)
+
     def test_arrears_message(self, client: Client, iai_protocol_emulator: Emulator) -> None:
         iai_protocol_emulator.queue_error("ResourceUnavailable.InArrears", "arrears")
         assert client.compare(imageA=OBAMA, imageB=OBAMA2)["message"].startswith("account abnormal,errorno is:2")
