@@ -173,6 +173,12 @@ class TestServiceErrors:
         iai_protocol_emulator.queue_score(score)
         assert "no usable Score" in assert_v1_failure(client.compare(imageA=OBAMA, imageB=OBAMA2), 213)
 
+    def test_unreachable_url_is_minus_1308_quickly(self, client: Client, iai_protocol_emulator, image_server) -> None:
+        started = time.monotonic()
+        result = client.compare("http://127.0.0.1:9/nobody-listens.jpg", image_server + "/obama.jpg")
+        assert "FailedOperation.ImageDownloadError" in assert_v1_failure(result, -1308)
+        assert time.monotonic() - started < 5
+
     def test_arrears_message(self, client: Client, iai_protocol_emulator: Emulator) -> None:
         iai_protocol_emulator.queue_error("ResourceUnavailable.InArrears", "arrears")
         assert client.compare(imageA=OBAMA, imageB=OBAMA2)["message"].startswith("account abnormal,errorno is:2")
