@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import threading
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from . import errors, images
 from .errors import CompareError, ServiceFailure, map_sdk_errors
@@ -67,7 +67,9 @@ class Client:
     named by ``TENCENTCLOUD_CVM_ROLE``), ``TENCENTCLOUD_REGION`` (default ``ap-guangzhou``),
     ``FACE_COMPAT_ENDPOINT`` (base URL replacing the 2.0 endpoint, e.g. ``http://127.0.0.1:9000``),
     ``FACE_COMPAT_TIMEOUT`` (seconds, default 30), ``FACE_COMPAT_RETRIES`` (default 2),
-    ``FACE_COMPAT_MODEL_VERSION`` (default "3.0", scores remapped onto the legacy scale).
+    ``FACE_COMPAT_MODEL_VERSION`` (default "3.0", scores remapped onto the legacy scale),
+    ``FACE_COMPAT_QUALITY_CONTROL`` (default: 2.0's). A bad value never raises: every call answers v1 code 21
+    naming it.
     """
 
     def __init__(
@@ -86,19 +88,25 @@ class Client:
         **options: Any,
     ) -> None:
         env = os.environ
+        problems: List[str] = []
         self.region = region or env.get("TENCENTCLOUD_REGION") or DEFAULT_REGION
         self.endpoint = endpoint or env.get("FACE_COMPAT_ENDPOINT") or None
-        self.timeout = float(timeout if timeout is not None else env.get("FACE_COMPAT_TIMEOUT") or DEFAULT_TIMEOUT)
-        self.retries = int(retries if retries is not None else env.get("FACE_COMPAT_RETRIES") or DEFAULT_RETRIES)
+        self.timeout = _setting(timeout, "timeout", "FACE_COMPAT_TIMEOUT", float, DEFAULT_TIMEOUT, problems, 0.001)
+        self.retries = _setting(retries, "retries", "FACE_COMPAT_RETRIES", int, DEFAULT_RETRIES, problems, 0)
         defaults: Dict[str, Any] = {
             "FaceModelVersion": env.get("FACE_COMPAT_MODEL_VERSION") or DEFAULT_MODEL_VERSION,
             "score_scale": "legacy",
             "probe_failed_image": False,
             "raise_errors": False,
         }
+        if env.get("FACE_COMPAT_QUALITY_CONTROL"):
+            defaults["QualityControl"] = _setting(
+                None, "QualityControl", "FACE_COMPAT_QUALITY_CONTROL", int, 0, problems, 0)
         defaults.update(options)
         self.options = defaults
-        self._options_problem = _check_options(defaults)
+        # A bad setting must not raise here: the module-level compare() builds its client on the first legacy
+        # call, which promises a v1 answer. Every call answers code 21 naming the setting instead.
+        self._options_problem = "; ".join(problems) or _check_options(defaults)
         self._credential = resolve_credential(secret_id, secret_key, token, role)
         self._sdk = (
             None
@@ -221,6 +229,24 @@ class Client:
         return None
 
 
+def _setting(value: Any, name: str, env_name: str, cast: Callable[[Any], Any], default: Any, problems: List[str],
+             minimum: float) -> Any:
+    """``value``, else the environment variable, else ``default``, as ``cast``; a bad one is noted in ``problems``."""
+    if value is None:
+        name, value = env_name, os.environ.get(env_name) or None
+    raw = value
+    if raw is None:
+        return default
+    try:
+        number = cast(raw)
+        if number >= minimum:
+            return number
+    except (TypeError, ValueError):
+        pass
+    problems.append("%s=%r is not a valid setting (a number >= %s)" % (name, raw, minimum))
+    return default
+
+
 def _check_options(options: Mapping[str, Any]) -> Optional[str]:
     """``None`` when every option is known and valid, else what is wrong (answered as v1 code 21)."""
     for name, value in options.items():
@@ -243,6 +269,7 @@ _ENV_KEYS = (
     "FACE_COMPAT_TIMEOUT",
     "FACE_COMPAT_RETRIES",
     "FACE_COMPAT_MODEL_VERSION",
+    "FACE_COMPAT_QUALITY_CONTROL",
 )
 _default: Optional[Tuple[Tuple[Optional[str], ...], Client]] = None
 _default_lock = threading.Lock()

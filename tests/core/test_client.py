@@ -144,6 +144,27 @@ class TestLocalRejection:
         assert iai_protocol_emulator.calls == []
 
 
+class TestConfiguration:
+    @pytest.mark.parametrize(
+        "name, value", [("FACE_COMPAT_TIMEOUT", "soon"), ("FACE_COMPAT_TIMEOUT", "-1"), ("FACE_COMPAT_RETRIES", "2.5"),
+                        ("FACE_COMPAT_QUALITY_CONTROL", "9"), ("FACE_COMPAT_MODEL_VERSION", "4.0")],
+    )
+    def test_a_bad_environment_setting_is_code_21_not_a_traceback(self, iai_protocol_emulator, monkeypatch,
+                                                                   name: str, value: str) -> None:
+        monkeypatch.setenv(name, value)
+        message = assert_v1_failure(compat.compare(imageA=OBAMA, imageB=OBAMA2), 21)
+        assert value in message
+        assert iai_protocol_emulator.calls == []
+
+    def test_a_bad_argument_is_code_21(self, iai_protocol_emulator: Emulator) -> None:
+        assert "timeout" in assert_v1_failure(Client(timeout="soon").compare(imageA=OBAMA, imageB=OBAMA2), 21)
+
+    def test_environment_quality_control_is_sent(self, iai_protocol_emulator: Emulator, monkeypatch) -> None:
+        monkeypatch.setenv("FACE_COMPAT_QUALITY_CONTROL", "3")
+        assert_v1_success(compat.compare(imageA=OBAMA, imageB=OBAMA2))
+        assert sent_params(iai_protocol_emulator)[0]["QualityControl"] == 3
+
+
 class TestServiceErrors:
     @pytest.mark.parametrize(
         "tc_code, v1_code",
