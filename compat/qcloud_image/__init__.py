@@ -21,7 +21,7 @@ import sys
 from types import ModuleType
 from typing import Dict, Optional
 
-from . import api, auth, error, type, unsupported
+from . import api, auth, conf, error, type, unsupported
 from .api import Client
 from .auth import Auth
 from .error import Error
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 LEGACY_NAME = "qcloud_image"
-_SUBMODULES = {"api": api, "auth": auth, "error": error, "type": type, "unsupported": unsupported}
+_SUBMODULES = {"api": api, "auth": auth, "conf": conf, "error": error, "type": type, "unsupported": unsupported}
 #: What ``sys.modules`` held under the legacy names before :func:`install` (``None``: nothing).
 _displaced: Optional[Dict[str, Optional[ModuleType]]] = None
 

@@ -87,3 +87,29 @@ def test_the_runner_without_arguments_prints_usage() -> None:
     done = subprocess.run([sys.executable, "-m", "compat.qcloud_image.run"], cwd=str(ROOT), env=_env(),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "usage:" in done.stderr
+
+
+def test_legacy_conf_tweaks_keep_running_under_the_swap(iai_protocol_emulator: Any, image_server: str) -> None:
+    """Code that re-pointed the original with ``Conf._Conf__SERVICE_ADDR`` must not break on the swap."""
+    code = (
+        "import json, compat.qcloud_image as swap; swap.install(); "
+        "from qcloud_image.conf import Conf; from qcloud_image import Client, CIUrl; "
+        "Conf._Conf__SERVICE_ADDR = '127.0.0.1:1'; conf = Conf(); conf.use_https(); conf.set_timeout(5); "
+        "assert conf.build_url('/face/compare') == 'https://127.0.0.1:1/face/compare' and conf.timeout() == 5; "
+        "client = Client(%r, %r, %r, %r); "
+        "print(json.dumps(client.face_compare(CIUrl(%r), CIUrl(%r))))"
+        % (APPID, iai_protocol_emulator.secret_id, iai_protocol_emulator.secret_key, BUCKET,
+           image_server + "/obama.jpg", image_server + "/obama2.jpg")
+    )
+    result = json.loads(_python(["-c", code], _env()))
+    assert (result["httpcode"], result["code"]) == (200, 0)
+
+
+def test_the_conf_mirror_matches_the_original() -> None:
+    original = pytest.importorskip("qcloud_image.conf").Conf
+    from compat.qcloud_image.conf import Conf
+
+    public = {name for name in vars(original) if not name.startswith("__")}
+    assert public <= set(vars(Conf)), public - set(vars(Conf))
+    assert Conf().build_url("face/compare") == original().build_url("face/compare")
+    assert Conf.get_ua("1250000000") == original.get_ua("1250000000")
