@@ -25,7 +25,9 @@ MAX_URL_LENGTH = 2048
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_STANDALONE = frozenset(range(0xD0, 0xD8)) | {0x01}
-#: How far from the end a JPEG's end-of-image marker may sit (some cameras append trailers).
+#: Where a JPEG's end-of-image marker is looked for first: near the end, where it usually sits. Files with a
+#: large trailer after it (phones' motion photos append a video) fall back to a scan from the first scan
+#: segment; entropy-coded data stuffs every 0xFF, so the first FF D9 there is the real marker.
 _JPEG_EOI_WINDOW = 64 * 1024
 
 
@@ -252,7 +254,7 @@ def _inspect_jpeg(data: bytes) -> ImageInfo:
         if marker == 0xDA:  # start of scan: entropy-coded data follows, headers are over
             if size is None:
                 raise ImageRejected(-1102, "JPEG has no frame header before its scan")
-            if data.rfind(b"\xff\xd9", max(pos, end - _JPEG_EOI_WINDOW)) < 0:
+            if data.rfind(b"\xff\xd9", max(pos, end - _JPEG_EOI_WINDOW)) < 0 and data.find(b"\xff\xd9", pos) < 0:
                 raise ImageRejected(-1102, "JPEG is truncated: no end-of-image marker")
             return ImageInfo("JPEG", size[0], size[1])
         pos += length

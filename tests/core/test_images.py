@@ -53,6 +53,13 @@ def test_truncated_jpeg_has_no_end_of_image_marker() -> None:
     assert error.v1_code == -1102 and "end-of-image" in error.reason
 
 
+def test_jpeg_with_a_large_trailer_after_its_end_marker_is_whole() -> None:
+    """Motion photos append a video after the JPEG: the end-of-image marker is then far from the end."""
+    data = OBAMA.read_bytes() + b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 1024
+    assert images.inspect_image(data).format == "JPEG"
+    assert rejected(OBAMA.read_bytes()[:-2] + bytes(range(256)) * 1024).v1_code == -1102
+
+
 def test_jpeg_cut_inside_headers_is_corrupt() -> None:
     assert rejected(OBAMA.read_bytes()[:300]).v1_code == -1102
 
