@@ -27,6 +27,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.common.retry import StandardRetryer
 from tencentcloud.iai.v20200303.iai_client import IaiClient
 
+from .deadline import DeadlineAdapter, attempt_deadline
 from .images import Base64Image
 
 logger = logging.getLogger("compat")
@@ -53,12 +54,15 @@ def _is_stale_connection(exc: TencentCloudSDKException) -> bool:
 class LoggedRetryer(StandardRetryer):
     """The SDK's retry policy (network errors, throttling) with short backoff and visible retries.
 
-    Every retry is logged at WARNING with the 2.0 request id, because every attempt may be billed.
+    Every retry is logged at WARNING with the 2.0 request id, because every attempt may be billed. Each
+    attempt ends within ``timeout`` seconds (:func:`compat.deadline.attempt_deadline`), however slowly the
+    reply arrives.
     """
 
-    def __init__(self, retries: int, backoff: float = 0.2) -> None:
+    def __init__(self, retries: int, timeout: float, backoff: float = 0.2) -> None:
         super().__init__(max_attempts=retries + 1, logger=logger)
         self._retries = retries
+        self._timeout = timeout
         self._backoff = backoff
 
     def send_request(self, fn: Callable[[], Any]) -> Any:
@@ -66,7 +70,7 @@ class LoggedRetryer(StandardRetryer):
         attempt, stale_retry_left = 0, True
         while True:
             try:
-                return fn()
+                return self._attempt(fn)
             except TencentCloudSDKException as exc:
                 if attempt < self._retries and self.should_retry(None, exc):
                     sleep = self._backoff * (2**attempt)
@@ -79,6 +83,25 @@ class LoggedRetryer(StandardRetryer):
                     logger.warning("face-compat: stale keep-alive connection (%s); retrying on a new one", exc.message)
                     continue
                 raise
+
+    def _attempt(self, fn: Callable[[], Any]) -> Any:
+        with attempt_deadline(self._timeout) as deadline:
+            try:
+                response = fn()
+                # The SDK streams replies: read the body now, inside the deadline, not after it.
+                getattr(response, "content", None)
+            except Exception as exc:
+                if not deadline.expired:
+                    raise
+                raise self._timed_out() from exc
+            if deadline.expired:  # what arrived before the watchdog cut the connection is not a reply
+                raise self._timed_out()
+            return response
+
+    def _timed_out(self) -> TencentCloudSDKException:
+        return TencentCloudSDKException(
+            "ClientNetworkError", "Read timed out: no complete 2.0 reply within %gs" % self._timeout
+        )
 
     @staticmethod
     def should_retry(resp: Any, err: Any) -> bool:
@@ -258,11 +281,15 @@ class ThreadLocalSdk:
         http = http_profile(self._endpoint, self._timeout, self._proxy)
         if self._certification is not None:
             http.certification = self._certification
-        profile = ClientProfile(httpProfile=http, retryer=LoggedRetryer(self._retries), language="en-US")
+        profile = ClientProfile(
+            httpProfile=http, retryer=LoggedRetryer(self._retries, self._timeout), language="en-US"
+        )
         client = CompareFaceClient(self._credential, self._region, profile)
         # The SDK resolves the proxy from the environment once, here; with trust_env left on, requests
         # would rescan the environment and stat ~/.netrc on every call.
         session = getattr(getattr(getattr(client, "request", None), "conn", None), "_session", None)
         if session is not None:
             session.trust_env = False
+            for scheme in ("http://", "https://"):
+                session.mount(scheme, DeadlineAdapter())
         return client
