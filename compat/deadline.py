@@ -59,7 +59,7 @@ class _Watchdog:
 
     def add_socket(self, deadline: AttemptDeadline, sock: Any) -> None:
         with self._condition:
-            if not deadline.done:
+            if not deadline.done and all(known is not sock for known in deadline.sockets):
                 deadline.sockets.append(sock)
 
     def _run(self) -> None:
@@ -95,13 +95,25 @@ def attempt_deadline(seconds: float) -> Iterator[AttemptDeadline]:
 
 
 class _WatchedResponses:
-    """Connection mixin: register the socket with the thread's deadline before waiting for the reply."""
+    """Connection mixin: hand the socket to the thread's deadline while a request is sent and answered."""
 
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+    def _watch_socket(self) -> None:
         deadline: Optional[AttemptDeadline] = getattr(_current, "deadline", None)
         sock = getattr(self, "sock", None)
         if deadline is not None and sock is not None:
             _watchdog.add_socket(deadline, sock)
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().connect(*args, **kwargs)  # type: ignore[misc]
+        self._watch_socket()
+        return result
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        self._watch_socket()  # a kept-alive connection: connected before this attempt began
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        self._watch_socket()
         return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 

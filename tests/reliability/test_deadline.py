@@ -93,3 +93,38 @@ def test_the_next_call_after_a_deadline_works(trickling: TricklingServer, iai_pr
     slow = Client("AKIDtrickle", "key", endpoint=trickling.endpoint, timeout=TIMEOUT, retries=0)
     assert slow.compare(imageA=OBAMA, imageB=OBAMA2)["code"] == 213
     assert client.compare(imageA=OBAMA, imageB=OBAMA2)["code"] == 0
+
+
+def _large_jpeg(size: int) -> bytes:
+    """A valid JPEG padded with APP15 segments to about ``size`` bytes."""
+    base = OBAMA.read_bytes()
+    segment = b"\xff\xef" + (65535).to_bytes(2, "big") + b"\0" * 65533
+    return base[:2] + segment * (size // len(segment)) + base[2:]
+
+
+def test_an_upload_the_server_reads_slowly_ends_at_the_timeout() -> None:
+    """The server drains the request 4 KiB per DRIP_INTERVAL, so no single socket operation times out; whether
+    the body waits in kernel buffers or in sendall, the attempt still ends at the timeout."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stop = threading.Event()
+
+    def drain_slowly() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for _ in range(DRIPS):
+                if stop.is_set() or not connection.recv(4096):
+                    return
+                time.sleep(DRIP_INTERVAL)
+
+    threading.Thread(target=drain_slowly, daemon=True).start()
+    try:
+        client = Client("AKIDstall", "key", endpoint="http://127.0.0.1:%d" % listener.getsockname()[1],
+                        timeout=TIMEOUT, retries=0)
+        started = time.monotonic()
+        result = client.compare(imageA=_large_jpeg(3_500_000), imageB=OBAMA2)
+        assert result["code"] == 213 and "Read timed out" in result["message"], result
+        assert time.monotonic() - started < TIMEOUT + 0.8
+    finally:
+        stop.set()
+        listener.close()
