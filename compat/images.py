@@ -161,11 +161,6 @@ def prepare_image(data: bytes) -> Base64Image:
     return Base64Image(data)
 
 
-def encode_image(data: bytes) -> str:
-    """Validate raw image bytes and return their base64 text for ``ImageA``/``ImageB``."""
-    return prepare_image(data).text()
-
-
 def inspect_image(data: bytes) -> ImageInfo:
     """Read format and dimensions from the header, check them against 2.0's limits, check the container is whole.
 

@@ -14,7 +14,7 @@ from tests.imagefactory import OBAMA, encoded, jpeg_with_size, png_bomb
 
 def rejected(data: bytes) -> ImageRejected:
     with pytest.raises(ImageRejected) as info:
-        images.encode_image(data)
+        images.prepare_image(data)
     return info.value
 
 
@@ -22,7 +22,7 @@ def rejected(data: bytes) -> ImageRejected:
 def test_supported_formats_pass_and_round_trip_through_base64(fmt: str) -> None:
     data = encoded(fmt, 200, 100)
     assert images.inspect_image(data) == images.ImageInfo(fmt, 200, 100)
-    assert base64.b64decode(images.encode_image(data)) == data
+    assert base64.b64decode(images.prepare_image(data).text()) == data
 
 
 def test_real_photo_dimensions() -> None:
@@ -92,7 +92,7 @@ def test_jpeg_side_limits(width: int, height: int, ok: bool) -> None:
 
 @pytest.mark.parametrize("fmt", ["PNG", "BMP"])
 def test_non_jpeg_long_side_limit_is_2000(fmt: str) -> None:
-    images.encode_image(encoded(fmt, 2000, 64))
+    images.prepare_image(encoded(fmt, 2000, 64))
     assert rejected(encoded(fmt, 2001, 64)).v1_code == -1400
 
 
